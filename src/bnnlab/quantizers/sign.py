@@ -1,0 +1,47 @@
+"""The straight-through estimator (Bengio et al., 2013; Hubara et al., 2016)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from bnnlab.errors import ConfigValueError
+from bnnlab.quantizers.base import SurrogateSign
+from bnnlab.quantizers.registry import register_quantizer
+
+
+@register_quantizer
+class Sign(SurrogateSign):
+    """Binarize with ``sign`` and pass the gradient straight through.
+
+    Forward: ``sign(x)``, with ``sign(0) = +1``.
+
+    Backward: the incoming gradient where ``|x| <= threshold``, else 0 ("gradient
+    cancellation", Hubara et al., 2016: the derivative of ``hardtanh`` for
+    ``threshold = 1``). ``threshold=None`` passes the gradient everywhere.
+
+    Args:
+        threshold: a finite number > 0, or ``None`` for no cancellation (default 1.0).
+    """
+
+    name = "sign"
+
+    def __init__(self, threshold: float | None = 1.0) -> None:
+        super().__init__()
+        if threshold is not None and (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+            or not math.isfinite(threshold)
+            or threshold <= 0
+        ):
+            raise ConfigValueError("threshold", threshold, "a finite number > 0, or null")
+        self.threshold = None if threshold is None else float(threshold)
+
+    def derivative(self, x: torch.Tensor) -> torch.Tensor:
+        if self.threshold is None:
+            return torch.ones_like(x)
+        return (x.abs() <= self.threshold).to(x.dtype)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}"
