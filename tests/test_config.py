@@ -23,7 +23,15 @@ def test_defaults_build_every_component(compose_config):
         cfg, "model", input_shape=(1, 8, 8), num_classes=10, quantizer=quantizer
     )
     instantiate_node(cfg, "module", model=model, num_classes=10)
-    assert len(instantiate_group(cfg, "callbacks")) == 3
+    callbacks = {type(callback).__name__ for callback in instantiate_group(cfg, "callbacks")}
+    assert callbacks == {
+        "ModelCheckpoint",
+        "RichProgressBar",
+        "LearningRateMonitor",
+        "ParameterGradientHistograms",
+        "QuantizerGradientHistograms",
+        "WeightFlipRatio",
+    }
     assert len(instantiate_group(cfg, "logger")) == 2
     assert datamodule.num_classes == 10
 

@@ -1,0 +1,1 @@
+"""Speed and memory comparisons, printed as ratios measured side by side in one run."""
