@@ -8,19 +8,24 @@ from collections.abc import Callable
 
 
 def interleaved_medians(
-    variants: dict[str, Callable[[], object]], repeats: int, warmup: int = 1
+    variants: dict[str, Callable[[], float | None]], repeats: int, warmup: int = 1
 ) -> dict[str, float]:
-    """Median wall time (s) of each variant, run round-robin ``repeats`` times after
-    ``warmup`` untimed rounds."""
+    """Median time (s) of each variant, run in alternating order ``repeats`` times after ``warmup``
+    untimed rounds. A variant that returns a number reports its own time (a part of
+    the call); otherwise the whole call is timed."""
     for _ in range(warmup):
         for run in variants.values():
             run()
     times: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(repeats):
-        for name, run in variants.items():
+    order = list(variants.items())
+    for round_index in range(repeats):
+        # ABBA order: whatever one run leaves behind (a W&B process still flushing, a
+        # warm cache) falls on each variant alike
+        for name, run in order if round_index % 2 == 0 else order[::-1]:
             start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+            reported = run()
+            elapsed = time.perf_counter() - start
+            times[name].append(elapsed if reported is None else float(reported))
     return {name: statistics.median(values) for name, values in times.items()}
 
 

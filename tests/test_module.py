@@ -11,7 +11,7 @@ import torch
 from bnnlab.data import DigitsDataModule
 from bnnlab.errors import ConfigValueError
 from bnnlab.models import create_model
-from bnnlab.module import ClassificationModule, binary_latent_weights
+from bnnlab.module import ClassificationModule, NonFiniteLossError, binary_latent_weights
 from bnnlab.quantizers import Sign
 
 
@@ -84,3 +84,22 @@ def test_checkpoint_loads_with_weights_only(tmp_path):
 def test_bad_arguments_are_refused(kwargs):
     with pytest.raises(ConfigValueError, match=next(iter(kwargs))):
         make_module(**kwargs)
+
+
+class Diverging(torch.nn.Module):
+    """Logits that become NaN: what a diverged network produces."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor(1.0))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.flatten(1)[:, :10] * self.scale * float("nan")
+
+
+def test_a_nan_training_loss_fails_the_run():
+    module = ClassificationModule(
+        Diverging(), 10, optimizer=functools.partial(torch.optim.SGD, lr=0.1)
+    )
+    with pytest.raises(NonFiniteLossError, match="train/loss is nan at step 0"):
+        fit(module)

@@ -9,6 +9,7 @@ import hydra
 from hydra.errors import InstantiationException
 from omegaconf import DictConfig
 
+import bnnlab.resolvers  # noqa: F401  (registers the configs' ${bnnlab.*:} resolvers)
 from bnnlab.errors import ConfigValueError
 from bnnlab.quantizers import Quantizer
 

@@ -28,14 +28,20 @@ def binary_latent_weights(model: nn.Module) -> list[nn.Parameter]:
     ]
 
 
+class NonFiniteLossError(FloatingPointError):
+    """The training loss became NaN or infinite: the run stops and counts as failed."""
+
+
 class ClassificationModule(L.LightningModule):
     """Cross-entropy classification of ``model`` with accuracy for train, val and test.
 
     Logs ``{train,val,test}/loss``, ``{train,val,test}/acc`` and ``val/acc_best`` (the
-    best validation accuracy so far). After each optimizer step the latent weights of
-    binarized layers are clipped to ``[-latent_weight_clip, latent_weight_clip]``
-    (Courbariaux et al., 2016: a latent weight far beyond ±1 no longer gets gradient
-    through a cancelling STE and would never flip back); ``None`` turns this off.
+    best validation accuracy so far). A NaN or infinite training loss raises
+    ``NonFiniteLossError`` (a diverged run fails rather than train on garbage). After
+    each optimizer step the latent weights of binarized layers are clipped to
+    ``[-latent_weight_clip, latent_weight_clip]`` (Courbariaux et al., 2016: a latent
+    weight far beyond ±1 no longer gets gradient through a cancelling STE and would
+    never flip back); ``None`` turns this off.
 
     Args:
         model: the network, logits out.
@@ -85,10 +91,23 @@ class ClassificationModule(L.LightningModule):
         inputs, targets = batch
         logits = self(inputs)
         loss = F.cross_entropy(logits, targets)
+        if stage == "train" and not torch.isfinite(loss):
+            raise NonFiniteLossError(
+                f"train/loss is {loss.item()} at step {self.global_step}: training diverged"
+            )
         accuracy = self.accuracy[f"{stage}_acc"]
         accuracy(logits, targets)
         on_step = stage == "train"
-        self.log(f"{stage}/loss", loss, on_step=on_step, on_epoch=True, prog_bar=True)
+        # val/test losses are averaged over DDP processes; the train loss per step is not
+        # (an all-reduce every step for a progress-bar number)
+        self.log(
+            f"{stage}/loss",
+            loss,
+            on_step=on_step,
+            on_epoch=True,
+            prog_bar=True,
+            sync_dist=not on_step,
+        )
         self.log(f"{stage}/acc", accuracy, on_step=on_step, on_epoch=True, prog_bar=True)
         return loss
 

@@ -52,13 +52,13 @@ def train(cfg: DictConfig) -> dict[str, float]:
         metrics = _numbers(trainer.callback_metrics)
         trainer.test(module, datamodule=datamodule, ckpt_path=_best_checkpoint(trainer))
         metrics.update(_numbers(trainer.callback_metrics))
-        path = write_metrics(run_dir, metrics)
         for logger in loggers:
             logger.log_metrics({f"final/{name}": value for name, value in metrics.items()})
     finally:
         _finish(loggers)
-    log.info("Metrics: %s", path)
-    log.info("Run dir: %s", run_dir)
+    if trainer.is_global_zero:  # DDP: every process has the synced metrics; one writes
+        log.info("Metrics: %s", write_metrics(run_dir, metrics))
+        log.info("Run dir: %s", run_dir)
     return metrics
 
 
@@ -97,7 +97,11 @@ def _numbers(metrics: dict[str, torch.Tensor]) -> dict[str, float]:
 
 
 def _finish(loggers: list[Logger]) -> None:
-    """Close W&B runs, so the next job of a sweep in this process gets a run of its own."""
+    """Close W&B runs, so the next job of a sweep in this process gets a run of its own,
+    and a DDP process group: torch 2.14's gloo can abort a process that exits with one
+    alive, after its work is done."""
     for logger in loggers:
         if isinstance(logger, WandbLogger):
             logger.experiment.finish()
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()

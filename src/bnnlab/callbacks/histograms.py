@@ -31,7 +31,9 @@ def _edges(values: torch.Tensor, bins: int) -> torch.Tensor:
 
 def _finite_flat(tensor: torch.Tensor) -> torch.Tensor:
     flat = tensor.detach().flatten().float()
-    return flat[torch.isfinite(flat)]
+    finite = torch.isfinite(flat)
+    # masking copies the tensor: only pay for it when something is not finite
+    return flat if bool(finite.all()) else flat[finite]
 
 
 def histograms(tensors: dict[str, torch.Tensor], bins: int = 64) -> dict[str, Histogram]:
