@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["callback_overhead"]
+BENCHMARKS = ["callback_overhead", "sweep_launchers"]
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-from bnnlab.errors import ConfigValueError
+from bnnlab.validation import one_of
 
 T = TypeVar("T")
 
@@ -29,9 +29,7 @@ class Registry(Generic[T]):
         return add
 
     def __getitem__(self, name: str) -> Callable[..., T]:
-        if name not in self._entries:
-            raise ConfigValueError(self.kind, name, f"one of {sorted(self._entries)}")
-        return self._entries[name]
+        return self._entries[one_of(self.kind, name, self._entries)]
 
     def create(self, name: str, **kwargs: Any) -> T:
         """A new instance of the entry ``name``, built with ``kwargs``."""

@@ -9,7 +9,7 @@ import lightning as L
 from lightning.pytorch.callbacks import Callback
 
 from bnnlab.callbacks.sink import LogSink
-from bnnlab.errors import ConfigValueError
+from bnnlab.validation import integer_in_range
 
 
 class StepInstrument(Callback):
@@ -27,16 +27,8 @@ class StepInstrument(Callback):
 
     def __init__(self, every_n_steps: int = 50, bins: int = 64, path: str | Path | None = None):
         super().__init__()
-        if (
-            isinstance(every_n_steps, bool)
-            or not isinstance(every_n_steps, int)
-            or every_n_steps < 1
-        ):
-            raise ConfigValueError("every_n_steps", every_n_steps, "an integer >= 1")
-        if isinstance(bins, bool) or not isinstance(bins, int) or not 1 <= bins <= 512:
-            raise ConfigValueError("bins", bins, "an integer from 1 to 512")
-        self.every_n_steps = every_n_steps
-        self.bins = bins
+        self.every_n_steps = integer_in_range("every_n_steps", every_n_steps, 1)
+        self.bins = integer_in_range("bins", bins, 1, 512)
         self.sink = LogSink(path)
         self._last_logged_step: int | None = None
 

@@ -8,7 +8,8 @@ import torch
 from sklearn.datasets import load_digits
 from torch.utils.data import DataLoader, TensorDataset
 
-from bnnlab.data.splits import check_fraction, stratified_split
+from bnnlab.data.splits import stratified_split
+from bnnlab.validation import open_fraction
 
 
 class DigitsDataModule(L.LightningDataModule):
@@ -34,8 +35,8 @@ class DigitsDataModule(L.LightningDataModule):
     ) -> None:
         super().__init__()
         self.save_hyperparameters(logger=False)
-        check_fraction("val_fraction", val_fraction)
-        check_fraction("test_fraction", test_fraction)
+        open_fraction("val_fraction", val_fraction)
+        open_fraction("test_fraction", test_fraction)
         self.datasets: dict[str, TensorDataset] = {}
 
     def setup(self, stage: str | None = None) -> None:

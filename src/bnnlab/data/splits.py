@@ -5,14 +5,6 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from bnnlab.errors import ConfigValueError
-
-
-def check_fraction(key: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-        raise ConfigValueError(key, value, "a number strictly between 0 and 1")
-    return float(value)
-
 
 def stratified_split(
     labels: np.ndarray, fraction: float, seed: int

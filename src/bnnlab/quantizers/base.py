@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import nn
-
-from bnnlab.errors import ConfigValueError
 
 
 def binary_sign(x: torch.Tensor) -> torch.Tensor:
@@ -76,13 +73,3 @@ class SurrogateSign(Quantizer):
 
     def quantize(self, x: torch.Tensor) -> torch.Tensor:
         return _SignWithSurrogateGradient.apply(x, self.derivative)
-
-
-def positive_finite(key: str, value: Any) -> float:
-    """``value`` as a float if it is a finite number > 0, else a ``ConfigValueError``."""
-    allowed = "a finite number > 0"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigValueError(key, value, allowed)
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigValueError(key, value, allowed)
-    return float(value)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-from bnnlab.errors import ConfigValueError
 from bnnlab.quantizers.base import SurrogateSign
 from bnnlab.quantizers.registry import register_quantizer
+from bnnlab.validation import positive_finite
 
 
 @register_quantizer
@@ -29,14 +27,7 @@ class Sign(SurrogateSign):
 
     def __init__(self, threshold: float | None = 1.0) -> None:
         super().__init__()
-        if threshold is not None and (
-            isinstance(threshold, bool)
-            or not isinstance(threshold, int | float)
-            or not math.isfinite(threshold)
-            or threshold <= 0
-        ):
-            raise ConfigValueError("threshold", threshold, "a finite number > 0, or null")
-        self.threshold = None if threshold is None else float(threshold)
+        self.threshold = positive_finite("threshold", threshold, allow_none=True)
 
     def derivative(self, x: torch.Tensor) -> torch.Tensor:
         if self.threshold is None:

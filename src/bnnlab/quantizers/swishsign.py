@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from bnnlab.quantizers.base import SurrogateSign, positive_finite
+from bnnlab.quantizers.base import SurrogateSign
 from bnnlab.quantizers.registry import register_quantizer
+from bnnlab.validation import positive_finite
 
 
 @register_quantizer
