@@ -26,6 +26,7 @@ def test_defaults_build_every_component(compose_config):
     callbacks = {type(callback).__name__ for callback in instantiate_group(cfg, "callbacks")}
     assert callbacks == {
         "ModelCheckpoint",
+        "OnExceptionCheckpoint",
         "RichProgressBar",
         "LearningRateMonitor",
         "ParameterGradientHistograms",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -80,10 +81,22 @@ def test_unknown_quantizer_lists_the_options(tmp_path):
         assert option in result.stderr
 
 
-def test_experiment_and_debug_configs_run(tmp_path):
-    run_dir = tmp_path / "experiment"
-    run_cli(["experiment=example", "debug=fdr", f"hydra.run.dir={run_dir}"], tmp_path)
-    assert "test/acc" in metrics(run_dir)
+def test_the_digits_study_experiment_runs_as_a_sweep(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    run_cli(
+        [
+            "experiment=swishsign_vs_ste_digits",
+            "debug=fdr",
+            "logger=csv",
+            "callbacks.progress_bar=null",
+            f"hydra.sweep.dir={sweep_dir}",
+        ],
+        tmp_path,
+    )
+    with open(sweep_dir / "results.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 12 and all(row["status"] == "ok" for row in rows)
+    assert {row["quantizer"] for row in rows} == {"sign", "approxsign", "swishsign", "fp"}
 
 
 def test_multirun_over_quantizers(tmp_path):

@@ -12,8 +12,9 @@ from torch import nn
 from torchmetrics import MaxMetric
 from torchmetrics.classification import MulticlassAccuracy
 
-from bnnlab.errors import ConfigValueError
 from bnnlab.layers import QuantizedLayer
+from bnnlab.layers.quantized import SCALE_REGULARIZERS
+from bnnlab.validation import one_of, positive_finite
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer]
 SchedulerFactory = Callable[[torch.optim.Optimizer], torch.optim.lr_scheduler.LRScheduler]
@@ -50,6 +51,9 @@ class ClassificationModule(L.LightningModule):
         scheduler: partial of a torch LR scheduler, called with the optimizer, or None.
         scheduler_interval: step the scheduler every ``"epoch"`` or ``"step"``.
         latent_weight_clip: a finite number > 0, or None.
+        scale_regularizer: ``"l1"`` or ``"l2"``: add BNN+'s regulariser of learned weight
+            scales (``weight_scale="learned"``), times ``scale_regularizer_weight``, to
+            the training loss; None for none.
     """
 
     def __init__(
@@ -60,16 +64,15 @@ class ClassificationModule(L.LightningModule):
         scheduler: SchedulerFactory | None = None,
         scheduler_interval: str = "epoch",
         latent_weight_clip: float | None = 1.0,
+        scale_regularizer: str | None = None,
+        scale_regularizer_weight: float = 1e-4,
     ) -> None:
         super().__init__()
-        if scheduler_interval not in ("epoch", "step"):
-            raise ConfigValueError("scheduler_interval", scheduler_interval, "'epoch' or 'step'")
-        if latent_weight_clip is not None and not (
-            isinstance(latent_weight_clip, int | float) and latent_weight_clip > 0
-        ):
-            raise ConfigValueError(
-                "latent_weight_clip", latent_weight_clip, "a number > 0, or null"
-            )
+        one_of("scheduler_interval", scheduler_interval, ("epoch", "step"))
+        positive_finite("latent_weight_clip", latent_weight_clip, allow_none=True)
+        if scale_regularizer is not None:
+            one_of("scale_regularizer", scale_regularizer, SCALE_REGULARIZERS)
+        positive_finite("scale_regularizer_weight", scale_regularizer_weight)
         # The factories stay out of the checkpoint: it must load with weights_only=True.
         self.save_hyperparameters(ignore=["model", "optimizer", "scheduler"], logger=False)
         self.model = model
@@ -112,7 +115,14 @@ class ClassificationModule(L.LightningModule):
         return loss
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-        return self._shared_step(batch, "train")
+        loss = self._shared_step(batch, "train")
+        kind = self.hparams.scale_regularizer
+        scaled = [m for m in self.model.modules() if getattr(m, "weight_scale", "") == "learned"]
+        if kind is None or not scaled:
+            return loss
+        regularization = sum(layer.scale_regularization(kind) for layer in scaled)
+        self.log("train/scale_regularization", regularization, on_step=True, on_epoch=True)
+        return loss + self.hparams.scale_regularizer_weight * regularization
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         self._shared_step(batch, "val")

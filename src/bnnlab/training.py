@@ -4,72 +4,55 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import lightning as L
-import torch
-from lightning.pytorch.callbacks import LearningRateMonitor
-from lightning.pytorch.loggers import Logger, WandbLogger
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
-from bnnlab.instantiate import instantiate_group, instantiate_node, instantiate_quantizer
+from bnnlab.checkpoints import WANDB_RUN_ID, RememberWandbRun, load_checkpoint
+from bnnlab.experiment import build_experiment, build_trainer, finish, stage_metrics
 from bnnlab.run_files import write_metrics
 
 log = logging.getLogger(__name__)
 
 
 def train(cfg: DictConfig) -> dict[str, float]:
-    """Fit, test the best checkpoint, write ``<run dir>/metrics.json``; return the metrics."""
-    # Quantizers first: a bad value fails before any data is loaded or training starts.
-    quantizer = instantiate_quantizer(cfg, "quantizer")
-    weight_quantizer = (
-        instantiate_quantizer(cfg, "weight_quantizer") if cfg.get("weight_quantizer") else None
-    )
-    if cfg.get("seed") is not None:
-        L.seed_everything(cfg.seed, workers=True)
-
-    datamodule: L.LightningDataModule = instantiate_node(cfg, "datamodule")
-    model = instantiate_node(
-        cfg,
-        "model",
-        input_shape=datamodule.input_shape,
-        num_classes=datamodule.num_classes,
-        quantizer=quantizer,
-        weight_quantizer=weight_quantizer,
-    )
-    module = instantiate_node(cfg, "module", model=model, num_classes=datamodule.num_classes)
-    loggers: list[Logger] = instantiate_group(cfg, "logger")
-    callbacks = _usable_callbacks(instantiate_group(cfg, "callbacks"), loggers)
-    trainer: L.Trainer = instantiate_node(
-        cfg, "trainer", callbacks=callbacks, logger=loggers or False
-    )
+    """Fit (or resume from ``ckpt_path``), test the best checkpoint, write
+    ``<run dir>/metrics.json``; return the metrics."""
+    if cfg.get("ckpt_path"):
+        _continue_wandb_run(cfg, load_checkpoint(cfg.ckpt_path))
+    experiment = build_experiment(cfg)
+    trainer, loggers = build_trainer(cfg, extra_callbacks=[RememberWandbRun()])
     run_dir = Path(cfg.paths.output_dir)
     for logger in loggers:
         logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
 
     try:
-        trainer.fit(module, datamodule=datamodule, ckpt_path=cfg.get("ckpt_path"))
-        metrics = _numbers(trainer.callback_metrics)
-        trainer.test(module, datamodule=datamodule, ckpt_path=_best_checkpoint(trainer))
-        metrics.update(_numbers(trainer.callback_metrics))
+        trainer.fit(
+            experiment.module, datamodule=experiment.datamodule, ckpt_path=cfg.get("ckpt_path")
+        )
+        metrics = stage_metrics(trainer.callback_metrics)
+        trainer.test(
+            experiment.module, datamodule=experiment.datamodule, ckpt_path=_best_checkpoint(trainer)
+        )
+        metrics.update(stage_metrics(trainer.callback_metrics))
         for logger in loggers:
             logger.log_metrics({f"final/{name}": value for name, value in metrics.items()})
     finally:
-        _finish(loggers)
+        finish(loggers)
     if trainer.is_global_zero:  # DDP: every process has the synced metrics; one writes
         log.info("Metrics: %s", write_metrics(run_dir, metrics))
         log.info("Run dir: %s", run_dir)
     return metrics
 
 
-def _usable_callbacks(callbacks: list[Any], loggers: list[Logger]) -> list[Any]:
-    """Drop callbacks that cannot work without a logger, rather than fail the run."""
-    if loggers:
-        return callbacks
-    kept = [callback for callback in callbacks if not isinstance(callback, LearningRateMonitor)]
-    if len(kept) < len(callbacks):
-        log.warning("No logger configured: LearningRateMonitor dropped.")
-    return kept
+def _continue_wandb_run(cfg: DictConfig, checkpoint: dict) -> None:
+    """Resuming: log into the W&B run the checkpoint came from."""
+    run_id = checkpoint.get(WANDB_RUN_ID)
+    if run_id and cfg.get("logger") and "wandb" in cfg.logger:
+        with open_dict(cfg):
+            cfg.logger.wandb.id = run_id
+            cfg.logger.wandb.resume = "allow"
+        log.info("Resuming W&B run %s", run_id)
 
 
 def _best_checkpoint(trainer: L.Trainer) -> str | None:
@@ -81,27 +64,3 @@ def _best_checkpoint(trainer: L.Trainer) -> str | None:
         log.warning("No best checkpoint: testing the weights at the end of training.")
         return None
     return best
-
-
-STAGES = ("train/", "val/", "test/")
-
-
-def _numbers(metrics: dict[str, torch.Tensor]) -> dict[str, float]:
-    """The stages' epoch-level metrics as floats: per-step copies and other logged values
-    (the learning rate) dropped, the ``_epoch`` suffix removed."""
-    return {
-        name.removesuffix("_epoch"): float(value)
-        for name, value in metrics.items()
-        if name.startswith(STAGES) and not name.endswith("_step")
-    }
-
-
-def _finish(loggers: list[Logger]) -> None:
-    """Close W&B runs, so the next job of a sweep in this process gets a run of its own,
-    and a DDP process group: torch 2.14's gloo can abort a process that exits with one
-    alive, after its work is done."""
-    for logger in loggers:
-        if isinstance(logger, WandbLogger):
-            logger.experiment.finish()
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
-        torch.distributed.destroy_process_group()

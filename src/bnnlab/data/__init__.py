@@ -1,5 +1,21 @@
 """LightningDataModules: embedded data first, torchvision datasets beside them."""
 
 from bnnlab.data.digits import DigitsDataModule
+from bnnlab.data.vision import (
+    CIFAR10DataModule,
+    CIFAR100DataModule,
+    DatasetNotFoundError,
+    FashionMNISTDataModule,
+    MNISTDataModule,
+    TorchvisionDataModule,
+)
 
-__all__ = ["DigitsDataModule"]
+__all__ = [
+    "CIFAR10DataModule",
+    "CIFAR100DataModule",
+    "DatasetNotFoundError",
+    "DigitsDataModule",
+    "FashionMNISTDataModule",
+    "MNISTDataModule",
+    "TorchvisionDataModule",
+]

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bnnlab.errors import ConfigValueError
 from bnnlab.layers.quantized import QuantizedLayer
 from bnnlab.quantizers import Quantizer
+from bnnlab.validation import one_of
 
 PAD_VALUES = (-1.0, 0.0, 1.0)
 
@@ -27,9 +27,7 @@ class _QConvNd(QuantizedLayer):
     pad_value: float
 
     def init_padding(self, pad_value: float) -> None:
-        if pad_value not in PAD_VALUES:
-            raise ConfigValueError("pad_value", pad_value, f"one of {list(PAD_VALUES)}")
-        self.pad_value = float(pad_value)
+        self.pad_value = float(one_of("pad_value", pad_value, PAD_VALUES))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.input_quantizer(x)
@@ -71,7 +69,7 @@ class QConv2d(_QConvNd, nn.Conv2d):
         *,
         input_quantizer: Quantizer | None = None,
         weight_quantizer: Quantizer | None = None,
-        weight_scale: bool = False,
+        weight_scale: bool | str = False,
         pad_value: float = 0.0,
     ) -> None:
         nn.Conv2d.__init__(
@@ -104,7 +102,7 @@ class QConv1d(_QConvNd, nn.Conv1d):
         *,
         input_quantizer: Quantizer | None = None,
         weight_quantizer: Quantizer | None = None,
-        weight_scale: bool = False,
+        weight_scale: bool | str = False,
         pad_value: float = 0.0,
     ) -> None:
         nn.Conv1d.__init__(

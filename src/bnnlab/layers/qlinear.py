@@ -23,7 +23,7 @@ class QLinear(nn.Linear, QuantizedLayer):
         *,
         input_quantizer: Quantizer | None = None,
         weight_quantizer: Quantizer | None = None,
-        weight_scale: bool = False,
+        weight_scale: bool | str = False,
     ) -> None:
         super().__init__(in_features, out_features, bias)
         self.init_quantization(input_quantizer, weight_quantizer, weight_scale)

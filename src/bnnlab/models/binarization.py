@@ -8,9 +8,9 @@ from typing import Any
 
 from torch import nn
 
-from bnnlab.errors import ConfigValueError
 from bnnlab.layers import QuantizedLayer
 from bnnlab.quantizers import Quantizer
+from bnnlab.validation import one_of
 
 QuantizerFactory = Callable[[], Quantizer]
 
@@ -31,7 +31,7 @@ class Binarization:
         quantizer: makes the quantizer of activations (and of weights unless
             ``weight_quantizer`` is given); called once per layer.
         weight_quantizer: makes the weights' quantizer, if it differs.
-        weight_scale: scale binary weights by ``mean|W|`` per output channel.
+        weight_scale: "none", "mean" (XNOR-Net) or "learned" (BNN+): see ``QuantizedLayer``.
         fp_activation: the real-valued nonlinearity in front of a layer whose input is
             not binarized. A binarized network's only nonlinearity is its sign: without
             this, its full-precision twin (``quantizer=fp``) would be a linear model.
@@ -40,15 +40,12 @@ class Binarization:
 
     quantizer: QuantizerFactory
     weight_quantizer: QuantizerFactory | None = None
-    weight_scale: bool = False
+    weight_scale: bool | str = False
     fp_activation: str = "hardtanh"
     pad_value: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.fp_activation not in FP_ACTIVATIONS:
-            raise ConfigValueError(
-                "fp_activation", self.fp_activation, f"one of {sorted(FP_ACTIVATIONS)}"
-            )
+        one_of("fp_activation", self.fp_activation, FP_ACTIVATIONS)
 
     def layer_kwargs(self, binarized: bool, conv: bool = False) -> dict[str, Any]:
         """Constructor arguments of a quantized layer; none for a full-precision one."""

@@ -41,7 +41,7 @@ class MLP(nn.Module):
         weight_quantizer: QuantizerFactory | None = None,
         binarize_first: bool = False,
         binarize_last: bool = False,
-        weight_scale: bool = False,
+        weight_scale: bool | str = False,
         fp_activation: str = "hardtanh",
     ) -> None:
         super().__init__()
