@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["callback_overhead", "sweep_launchers"]
+BENCHMARKS = ["callback_overhead", "sweep_launchers", "model_steps"]
 
 
 def main() -> None:

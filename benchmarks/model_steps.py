@@ -1,0 +1,73 @@
+"""Each model on 32x32 RGB inputs: binary and float parameters, and the time of one
+training step (forward, backward, Adam) with SwishSign against full precision."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+
+import torch
+import torch.nn.functional as F
+
+from benchmarks.timing import interleaved_medians, print_table
+from bnnlab.models import create_model
+from bnnlab.module import binary_latent_weights
+from bnnlab.quantizers import Identity, SwishSign
+
+MODELS = ["mlp", "cnn", "vgg_small", "resnet18"]
+
+
+def parameter_counts(name: str) -> tuple[int, int]:
+    """(binary, float): latent weights of binarized layers, and everything else."""
+    model = create_model(name, input_shape=(3, 32, 32), num_classes=10, quantizer=SwishSign)
+    binary = sum(weight.numel() for weight in binary_latent_weights(model))
+    return binary, sum(p.numel() for p in model.parameters()) - binary
+
+
+def make_step(name: str, quantizer, batch: int):
+    model = create_model(name, input_shape=(3, 32, 32), num_classes=10, quantizer=quantizer)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = torch.randn(batch, 3, 32, 32), torch.randint(0, 10, (batch,))
+
+    def step(steps: int) -> None:
+        for _ in range(steps):
+            optimizer.zero_grad(set_to_none=True)
+            F.cross_entropy(model(x), y).backward()
+            optimizer.step()
+
+    return step
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=5, help="steps per timing")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    rows = []
+    for name in MODELS:
+        binary, floating = parameter_counts(name)
+        steps = {
+            label: functools.partial(make_step(name, quantizer, args.batch), args.steps)
+            for label, quantizer in (("swishsign", SwishSign), ("fp", Identity))
+        }
+        medians = interleaved_medians(steps, repeats=args.repeats)
+        rows.append(
+            {
+                "model": name,
+                "binary params": f"{binary / 1e6:.2f}M",
+                "float params": f"{floating / 1e6:.3f}M",
+                "swishsign step (ms)": 1000 * medians["swishsign"] / args.steps,
+                "fp step (ms)": 1000 * medians["fp"] / args.steps,
+                "swishsign / fp": medians["swishsign"] / medians["fp"],
+            }
+        )
+    print_table(
+        f"Training step on a batch of {args.batch} 3x32x32 images, {torch.get_num_threads()} "
+        f"threads (median of {args.repeats} x {args.steps} steps)",
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
