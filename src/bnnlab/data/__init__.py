@@ -1,6 +1,7 @@
 """LightningDataModules: embedded data first, torchvision datasets beside them."""
 
 from bnnlab.data.digits import DigitsDataModule
+from bnnlab.data.mnist1d import MNIST1DDataModule
 from bnnlab.data.vision import (
     CIFAR10DataModule,
     CIFAR100DataModule,
@@ -16,6 +17,7 @@ __all__ = [
     "DatasetNotFoundError",
     "DigitsDataModule",
     "FashionMNISTDataModule",
+    "MNIST1DDataModule",
     "MNISTDataModule",
     "TorchvisionDataModule",
 ]

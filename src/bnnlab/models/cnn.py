@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-from bnnlab.layers import QConv2d, QLinear
+from bnnlab.layers import QConv1d, QConv2d, QLinear
 from bnnlab.models.binarization import Binarization, QuantizerFactory, is_binarized
 from bnnlab.models.registry import register_model
 
+# the ops of a conv net over 1 (sequences) or 2 (images) spatial dims
+OPS = {
+    1: (QConv1d, nn.MaxPool1d, nn.BatchNorm1d),
+    2: (QConv2d, nn.MaxPool2d, nn.BatchNorm2d),
+}
+
 
 class ConvNet(nn.Module):
-    """``Conv3x3 -> [MaxPool2] -> BatchNorm2d`` blocks, then a linear classifier.
+    """``Conv3 -> [MaxPool2] -> BatchNorm`` blocks, then a linear classifier, over
+    sequences (``input_shape = (channels, length)``, 1d ops) or images
+    (``(channels, height, width)``, 2d ops).
 
     Pooling comes before BatchNorm, and the sign in the next layer's input quantizer
     after it: the order of Hubara et al. (2016). First conv and classifier stay full
@@ -22,11 +31,11 @@ class ConvNet(nn.Module):
     ``classifier``.
 
     Args:
-        input_shape: ``(channels, height, width)`` of one sample.
+        input_shape: ``(channels, length)`` or ``(channels, height, width)`` of one sample.
         num_classes: number of outputs.
         quantizer: factory of the activation (and weight) quantizer.
         channels: output channels of each conv.
-        pool_after: for each conv, whether a 2x2 max pooling follows it.
+        pool_after: for each conv, whether a max pooling by 2 follows it.
         weight_quantizer, weight_scale, fp_activation, pad_value: see ``Binarization``.
     """
 
@@ -50,11 +59,14 @@ class ConvNet(nn.Module):
         binarization = Binarization(
             quantizer, weight_quantizer, weight_scale, fp_activation, pad_value
         )
-        in_channels, height, width = input_shape
+        in_channels, *spatial = input_shape
+        if len(spatial) not in OPS:
+            raise ValueError(f"input_shape {tuple(input_shape)}: expected (C, L) or (C, H, W)")
+        conv_class, pool_class, norm_class = OPS[len(spatial)]
         count = len(channels) + 1  # the classifier is the last layer
         layers: OrderedDict[str, nn.Module] = OrderedDict()
         for index, (out_channels, pool) in enumerate(zip(channels, pool_after, strict=True)):
-            conv = QConv2d(
+            conv = conv_class(
                 in_channels,
                 out_channels,
                 kernel_size=3,
@@ -69,12 +81,14 @@ class ConvNet(nn.Module):
                 layers[f"act{name}"] = binarization.input_activation(conv)
             layers[f"conv{name}"] = conv
             if pool:
-                layers[f"pool{name}"] = nn.MaxPool2d(2)
-                height, width = height // 2, width // 2
-            layers[f"bn{name}"] = nn.BatchNorm2d(out_channels)
+                layers[f"pool{name}"] = pool_class(2)
+                spatial = [size // 2 for size in spatial]
+            layers[f"bn{name}"] = norm_class(out_channels)
             in_channels = out_channels
         classifier = QLinear(
-            in_channels * height * width, num_classes, **binarization.layer_kwargs(binarize_last)
+            in_channels * math.prod(spatial),
+            num_classes,
+            **binarization.layer_kwargs(binarize_last),
         )
         layers["flatten"] = nn.Flatten()
         layers[f"act{count}"] = binarization.input_activation(classifier)
@@ -87,8 +101,8 @@ class ConvNet(nn.Module):
 
 @register_model("cnn")
 class SmallCNN(ConvNet):
-    """A small CNN for small images (digits, MNIST): every conv but the first halves
-    the resolution while it is at least 2 pixels."""
+    """A small CNN for small images (digits, MNIST) or sequences (MNIST-1D): every conv
+    but the first halves the resolution while it is at least 2."""
 
     def __init__(
         self,
