@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import lightning as L
 import numpy as np
 import torch
 from sklearn.datasets import load_digits
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import TensorDataset
 
+from bnnlab.data.base import SplitDataModule
 from bnnlab.data.splits import stratified_split
 from bnnlab.validation import open_fraction
 
 
-class DigitsDataModule(L.LightningDataModule):
+class DigitsDataModule(SplitDataModule):
     """The 1,797 8x8 grey-scale digits of ``sklearn.datasets.load_digits``.
 
     Samples are ``(1, 8, 8)`` float tensors standardised with the training split's mean
@@ -37,7 +37,6 @@ class DigitsDataModule(L.LightningDataModule):
         self.save_hyperparameters(logger=False)
         open_fraction("val_fraction", val_fraction)
         open_fraction("test_fraction", test_fraction)
-        self.datasets: dict[str, TensorDataset] = {}
 
     def setup(self, stage: str | None = None) -> None:
         if self.datasets:
@@ -56,22 +55,3 @@ class DigitsDataModule(L.LightningDataModule):
         self.datasets = {
             name: TensorDataset(normalised[index], targets[index]) for name, index in parts.items()
         }
-
-    def _loader(self, split: str, shuffle: bool = False) -> DataLoader:
-        return DataLoader(
-            self.datasets[split],
-            batch_size=self.hparams.batch_size,
-            shuffle=shuffle,
-            num_workers=self.hparams.num_workers,
-            persistent_workers=self.hparams.num_workers > 0,
-            pin_memory=self.hparams.pin_memory,
-        )
-
-    def train_dataloader(self) -> DataLoader:
-        return self._loader("train", shuffle=True)
-
-    def val_dataloader(self) -> DataLoader:
-        return self._loader("val")
-
-    def test_dataloader(self) -> DataLoader:
-        return self._loader("test")

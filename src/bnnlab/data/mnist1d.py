@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import lightning as L
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import TensorDataset
 
+from bnnlab.data.base import SplitDataModule
 from bnnlab.data.splits import stratified_split
 from bnnlab.validation import integer_in_range, open_fraction
 
@@ -43,7 +43,7 @@ def cached_mnist1d(data_dir: str | os.PathLike, seed: int = 42) -> dict[str, np.
         return {key: arrays[key] for key in arrays.files}
 
 
-class MNIST1DDataModule(L.LightningDataModule):
+class MNIST1DDataModule(SplitDataModule):
     """MNIST-1D as ``(1, 40)`` float sequences, standardised with the training split's
     statistics; ``val_fraction`` of the 4,000 training sequences (stratified, fixed by
     ``split_seed``) validate, the 1,000 test sequences test.
@@ -70,7 +70,6 @@ class MNIST1DDataModule(L.LightningDataModule):
         integer_in_range("num_workers", num_workers, 0)
         open_fraction("val_fraction", val_fraction)
         self.save_hyperparameters(logger=False)
-        self.datasets: dict[str, TensorDataset] = {}
 
     def prepare_data(self) -> None:
         cached_mnist1d(self.hparams.data_dir, self.hparams.dataset_seed)
@@ -93,21 +92,3 @@ class MNIST1DDataModule(L.LightningDataModule):
             "val": dataset(arrays["x"][val], arrays["y"][val]),
             "test": dataset(arrays["x_test"], arrays["y_test"]),
         }
-
-    def _loader(self, split: str, shuffle: bool = False) -> DataLoader:
-        return DataLoader(
-            self.datasets[split],
-            batch_size=self.hparams.batch_size,
-            shuffle=shuffle,
-            num_workers=self.hparams.num_workers,
-            persistent_workers=self.hparams.num_workers > 0,
-        )
-
-    def train_dataloader(self) -> DataLoader:
-        return self._loader("train", shuffle=True)
-
-    def val_dataloader(self) -> DataLoader:
-        return self._loader("val")
-
-    def test_dataloader(self) -> DataLoader:
-        return self._loader("test")

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
-import lightning as L
 import torch
-from torch.utils.data import DataLoader, Dataset, Subset
+from torch.utils.data import Dataset, Subset
 from torchvision import datasets, transforms
 
+from bnnlab.data.base import SplitDataModule
 from bnnlab.validation import integer_in_range
 
 
@@ -18,7 +18,7 @@ class DatasetNotFoundError(FileNotFoundError):
     """The dataset is not on disk and could not be downloaded."""
 
 
-class TorchvisionDataModule(L.LightningDataModule):
+class TorchvisionDataModule(SplitDataModule):
     """A torchvision classification dataset: its train split less ``val_size`` samples
     (held out with ``split_seed``, without augmentation) for training, those for
     validation, its test split for testing; normalised with the dataset's own
@@ -58,7 +58,6 @@ class TorchvisionDataModule(L.LightningDataModule):
         integer_in_range("val_size", val_size, 1)
         self.save_hyperparameters(logger=False)
         self.data_dir = Path(data_dir)
-        self.datasets: dict[str, Dataset] = {}
 
     @classmethod
     def augmentations(cls) -> list[torch.nn.Module]:
@@ -121,25 +120,6 @@ class TorchvisionDataModule(L.LightningDataModule):
                 self.data_dir, train=False, transform=self._transform(False)
             ),
         }
-
-    def _loader(self, split: str, shuffle: bool = False) -> DataLoader:
-        return DataLoader(
-            self.datasets[split],
-            batch_size=self.hparams.batch_size,
-            shuffle=shuffle,
-            num_workers=self.hparams.num_workers,
-            persistent_workers=self.hparams.num_workers > 0,
-            pin_memory=self.hparams.pin_memory and torch.cuda.is_available(),
-        )
-
-    def train_dataloader(self) -> DataLoader:
-        return self._loader("train", shuffle=True)
-
-    def val_dataloader(self) -> DataLoader:
-        return self._loader("val")
-
-    def test_dataloader(self) -> DataLoader:
-        return self._loader("test")
 
 
 class MNISTDataModule(TorchvisionDataModule):
