@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["callback_overhead", "sweep_launchers", "model_steps"]
+BENCHMARKS = ["swishsign_kernels", "model_steps", "callback_overhead", "sweep_launchers"]
 
 
 def main() -> None:

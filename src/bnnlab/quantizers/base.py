@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import nn
+
+from bnnlab.quantizers.fused import FUSION_MODES, run_fused, should_fuse
+from bnnlab.validation import one_of
+
+SAVE_DTYPES = ("bfloat16", "float16", "float32")
 
 
 def binary_sign(x: torch.Tensor) -> torch.Tensor:
@@ -19,23 +23,46 @@ def binary_sign(x: torch.Tensor) -> torch.Tensor:
     return torch.where(x >= 0, one, -one)
 
 
-class _SignWithSurrogateGradient(torch.autograd.Function):
-    """Forward ``binary_sign(x)``; backward ``grad * derivative(x)``.
+def _scaled_gradient(
+    quantizer: SurrogateSign, grad_output: torch.Tensor, x: torch.Tensor
+) -> torch.Tensor:
+    return grad_output * quantizer.derivative(x).to(grad_output.dtype)
 
-    ``derivative`` is the surrogate's derivative, computed from the saved input only on
-    the backward pass, so the forward keeps nothing but ``x``.
+
+class _SignWithSurrogateGradient(torch.autograd.Function):
+    """Forward ``binary_sign(x)``; backward ``grad * quantizer.derivative(x)``.
+
+    Saves only ``x`` (in ``quantizer.save_dtype`` if set), computing the derivative on
+    the backward pass; both passes are compiled into one loop each where
+    ``quantizer.fused`` says so (``bnnlab.quantizers.fused``).
     """
 
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, derivative: Callable[[torch.Tensor], torch.Tensor]):
-        ctx.save_for_backward(x)
-        ctx.derivative = derivative
+    def forward(ctx: Any, x: torch.Tensor, quantizer: SurrogateSign):
+        ctx.quantizer = quantizer
+        fuse = should_fuse(quantizer.fused, x)
+        ctx.fuse = fuse
+        save_dtype = quantizer.save_dtype
+        ctx.save_for_backward(x if save_dtype is None else x.to(save_dtype))
+        if fuse and (out := run_fused("binary_sign", binary_sign, x)) is not None:
+            return out
         return binary_sign(x)
 
     @staticmethod
     def backward(ctx: Any, grad_output: torch.Tensor):
         (x,) = ctx.saved_tensors
-        return grad_output * ctx.derivative(x), None
+        quantizer = ctx.quantizer
+        if ctx.fuse:
+            fused = run_fused(
+                f"backward.{type(quantizer).__name__}",
+                _scaled_gradient,
+                quantizer,
+                grad_output,
+                x,
+            )
+            if fused is not None:
+                return fused, None
+        return _scaled_gradient(quantizer, grad_output, x), None
 
 
 class Quantizer(nn.Module, ABC):
@@ -63,13 +90,30 @@ class Quantizer(nn.Module, ABC):
 
 class SurrogateSign(Quantizer):
     """A 1-bit quantizer: forward ``sign(x)`` (``sign(0) = +1``), backward
-    ``grad * derivative(x)`` where ``derivative`` is the subclass's surrogate gradient."""
+    ``grad * derivative(x)`` where ``derivative`` is the subclass's surrogate gradient.
+
+    Args:
+        fused: ``"auto"`` (compile the passes for GPU tensors and tensors of 1M elements
+            or more), ``"on"`` or ``"off"``; see ``bnnlab.quantizers.fused``.
+        save_dtype: keep the input for the backward pass in this dtype (e.g.
+            ``"bfloat16"``: half the memory of float32; the gradient then is the
+            derivative at ``x`` rounded to bfloat16), or None for the input's own.
+    """
 
     bit_width = 1
+
+    def __init__(self, fused: str = "auto", save_dtype: str | None = None) -> None:
+        super().__init__()
+        self.fused = one_of("fused", fused, FUSION_MODES)
+        self.save_dtype = (
+            None
+            if save_dtype is None
+            else getattr(torch, one_of("save_dtype", save_dtype, SAVE_DTYPES))
+        )
 
     @abstractmethod
     def derivative(self, x: torch.Tensor) -> torch.Tensor:
         """The factor the backward pass multiplies the incoming gradient by, elementwise."""
 
     def quantize(self, x: torch.Tensor) -> torch.Tensor:
-        return _SignWithSurrogateGradient.apply(x, self.derivative)
+        return _SignWithSurrogateGradient.apply(x, self)

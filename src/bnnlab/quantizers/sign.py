@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from bnnlab.quantizers.base import SurrogateSign
@@ -25,8 +27,8 @@ class Sign(SurrogateSign):
 
     name = "sign"
 
-    def __init__(self, threshold: float | None = 1.0) -> None:
-        super().__init__()
+    def __init__(self, threshold: float | None = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.threshold = positive_finite("threshold", threshold, allow_none=True)
 
     def derivative(self, x: torch.Tensor) -> torch.Tensor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from bnnlab.quantizers.base import SurrogateSign
@@ -35,8 +37,8 @@ class SwishSign(SurrogateSign):
 
     name = "swishsign"
 
-    def __init__(self, beta: float = 5.0) -> None:
-        super().__init__()
+    def __init__(self, beta: float = 5.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.beta = positive_finite("beta", beta)
 
     def _scaled(self, x: torch.Tensor) -> torch.Tensor:
