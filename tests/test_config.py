@@ -32,6 +32,7 @@ def test_defaults_build_every_component(compose_config):
         "ParameterGradientHistograms",
         "QuantizerGradientHistograms",
         "WeightFlipRatio",
+        "ModelSummary",
     }
     assert len(instantiate_group(cfg, "logger")) == 2
     assert datamodule.num_classes == 10
