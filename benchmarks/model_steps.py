@@ -14,6 +14,7 @@ from benchmarks.timing import interleaved_medians, print_table
 from bnnlab.models import create_model
 from bnnlab.module import binary_latent_weights
 from bnnlab.quantizers import Identity, SwishSign
+from bnnlab.quantizers.fused import compilation_unavailable
 
 RGB32 = (3, 32, 32)
 MODELS = [
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         f"threads (median of {args.repeats} x {args.steps} steps)",
         rows,
     )
+    fallback = compilation_unavailable()
+    print("fused path:", "compiled" if fallback is None else f"fell back to eager ({fallback})")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import torch
 
 from benchmarks.timing import interleaved_medians, print_table
 from bnnlab.quantizers import Sign, SwishSign
+from bnnlab.quantizers.fused import compilation_unavailable
 
 BETA = 5.0
 
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         "the float32 input: 4 bytes an element (2 with save_dtype=bfloat16)",
         rows,
     )
+    fallback = compilation_unavailable()
+    print("fused path:", "compiled" if fallback is None else f"fell back to eager ({fallback})")
 
 
 if __name__ == "__main__":

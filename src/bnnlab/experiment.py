@@ -25,24 +25,41 @@ class Experiment:
     module: L.LightningModule
 
 
+def quantizer_factories(cfg: DictConfig) -> dict[str, Any]:
+    """The ``quantizer`` and ``weight_quantizer`` factories a model is built with,
+    validated now: a bad value fails before any data is loaded."""
+    return {
+        "quantizer": instantiate_quantizer(cfg, "quantizer"),
+        "weight_quantizer": (
+            instantiate_quantizer(cfg, "weight_quantizer") if cfg.get("weight_quantizer") else None
+        ),
+    }
+
+
+def build_model(
+    cfg: DictConfig,
+    input_shape: tuple[int, ...],
+    num_classes: int,
+    quantizers: dict[str, Any] | None = None,
+) -> torch.nn.Module:
+    """The network of ``cfg.model`` for samples of ``input_shape``."""
+    return instantiate_node(
+        cfg,
+        "model",
+        input_shape=tuple(input_shape),
+        num_classes=num_classes,
+        **(quantizers or quantizer_factories(cfg)),
+    )
+
+
 def build_experiment(cfg: DictConfig) -> Experiment:
     """Quantizers (first: a bad value fails before any data is loaded), the seed, the
     datamodule, the model and the LightningModule, each from its config group."""
-    quantizer = instantiate_quantizer(cfg, "quantizer")
-    weight_quantizer = (
-        instantiate_quantizer(cfg, "weight_quantizer") if cfg.get("weight_quantizer") else None
-    )
+    quantizers = quantizer_factories(cfg)
     if cfg.get("seed") is not None:
         L.seed_everything(cfg.seed, workers=True)
     datamodule: L.LightningDataModule = instantiate_node(cfg, "datamodule")
-    model = instantiate_node(
-        cfg,
-        "model",
-        input_shape=datamodule.input_shape,
-        num_classes=datamodule.num_classes,
-        quantizer=quantizer,
-        weight_quantizer=weight_quantizer,
-    )
+    model = build_model(cfg, datamodule.input_shape, datamodule.num_classes, quantizers)
     module = instantiate_node(cfg, "module", model=model, num_classes=datamodule.num_classes)
     return Experiment(datamodule, module)
 

@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 import torch
+from hydra.utils import get_class
 from omegaconf import DictConfig, OmegaConf
 from torch import nn
 
 from bnnlab.checkpoints import CheckpointError, load_checkpoint
-from bnnlab.instantiate import instantiate_node, instantiate_quantizer
+from bnnlab.experiment import build_model
 from bnnlab.layers import QuantizedLayer
 
 FORMAT = "bnnlab.bitpacked"
@@ -34,18 +35,7 @@ class ExportError(ValueError):
 
 
 def _build_model(config: DictConfig, input_shape: tuple[int, ...], num_classes: int) -> nn.Module:
-    return instantiate_node(
-        config,
-        "model",
-        input_shape=input_shape,
-        num_classes=num_classes,
-        quantizer=instantiate_quantizer(config, "quantizer"),
-        weight_quantizer=(
-            instantiate_quantizer(config, "weight_quantizer")
-            if config.get("weight_quantizer")
-            else None
-        ),
-    )
+    return build_model(config, input_shape, num_classes)
 
 
 def _model_state(checkpoint: dict[str, Any]) -> dict[str, torch.Tensor]:
@@ -100,7 +90,7 @@ def export_checkpoint(
     if not config_path.is_file():
         raise CheckpointError(f"no training config at {config_path}: pass train_config=")
     config = OmegaConf.load(config_path)
-    datamodule_class = _class(config.datamodule._target_)
+    datamodule_class = get_class(config.datamodule._target_)
     model = _build_model(config, datamodule_class.input_shape, datamodule_class.num_classes)
     try:
         model.load_state_dict(_model_state(checkpoint))
@@ -146,12 +136,6 @@ def load_exported(path: str | os.PathLike) -> nn.Module:
     except RuntimeError as error:
         raise ExportError(f"{path} does not fit the model of its own config: {error}") from None
     return model.eval()
-
-
-def _class(target: str) -> Any:
-    from hydra.utils import get_class
-
-    return get_class(target)
 
 
 def main(argv: list[str] | None = None) -> None:

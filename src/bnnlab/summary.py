@@ -16,11 +16,14 @@ from typing import Any
 
 import lightning as L
 import torch
+from hydra import compose, initialize_config_dir
+from hydra.utils import get_class
 from lightning.pytorch.loggers import WandbLogger
 from rich.console import Console
 from rich.table import Table
 from torch import nn
 
+from bnnlab.experiment import build_model
 from bnnlab.layers import QuantizedLayer
 from bnnlab.run_files import write_json_atomically
 
@@ -185,33 +188,14 @@ class ModelSummary(L.Callback):
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m bnnlab.summary [overrides]``: the summary of a config's model."""
-    from hydra import compose, initialize_config_dir
-
-    from bnnlab.instantiate import instantiate_node, instantiate_quantizer
-
     config_dir = Path(__file__).resolve().parents[2] / "conf"
     with initialize_config_dir(config_dir=str(config_dir), version_base="1.3"):
         cfg = compose("train", overrides=list(sys.argv[1:] if argv is None else argv))
-    datamodule_class = hydra_class(cfg.datamodule._target_)
-    model = instantiate_node(
-        cfg,
-        "model",
-        input_shape=datamodule_class.input_shape,
-        num_classes=datamodule_class.num_classes,
-        quantizer=instantiate_quantizer(cfg, "quantizer"),
-        weight_quantizer=(
-            instantiate_quantizer(cfg, "weight_quantizer") if cfg.get("weight_quantizer") else None
-        ),
-    )
+    datamodule_class = get_class(cfg.datamodule._target_)
+    model = build_model(cfg, datamodule_class.input_shape, datamodule_class.num_classes)
     summary = summarize_model(model, datamodule_class.input_shape)
     print_summary(summary)
     print(json.dumps(summary["totals"], indent=2))
-
-
-def hydra_class(target: str) -> type:
-    from hydra.utils import get_class
-
-    return get_class(target)
 
 
 if __name__ == "__main__":

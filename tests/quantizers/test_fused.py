@@ -12,7 +12,7 @@ import torch
 
 from bnnlab.errors import ConfigValueError
 from bnnlab.quantizers import ApproxSign, Sign, SwishSign
-from bnnlab.quantizers.fused import FUSE_MIN_NUMEL, should_fuse
+from bnnlab.quantizers.fused import FUSE_MIN_NUMEL, compilation_unavailable, should_fuse
 from tests.quantizers.helpers import forward_backward
 
 
@@ -54,6 +54,7 @@ def test_fused_and_eager_agree(cls, kwargs, dtype):
     x = edge_values(dtype)
     upstream = torch.randn(x.shape, generator=torch.Generator().manual_seed(1)).to(dtype)
     y_fused, grad_fused = forward_backward(cls(**kwargs, fused="on"), x, upstream)
+    assert compilation_unavailable() is None, compilation_unavailable()  # really compiled
     y_eager, grad_eager = forward_backward(cls(**kwargs, fused="off"), x, upstream)
     assert y_fused.dtype == y_eager.dtype == dtype
     torch.testing.assert_close(y_fused, y_eager, rtol=0, atol=0)  # +/-1 exactly, sign(0) = +1

@@ -21,5 +21,6 @@ class ApproxSign(SurrogateSign):
 
     name = "approxsign"
 
-    def derivative(self, x: torch.Tensor) -> torch.Tensor:
+    @staticmethod
+    def derivative_of(x: torch.Tensor) -> torch.Tensor:
         return (2 - 2 * x.abs()).clamp_min(0)

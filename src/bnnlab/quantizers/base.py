@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -24,9 +25,14 @@ def binary_sign(x: torch.Tensor) -> torch.Tensor:
 
 
 def _scaled_gradient(
-    quantizer: SurrogateSign, grad_output: torch.Tensor, x: torch.Tensor
+    derivative_of: Callable[..., torch.Tensor],
+    grad_output: torch.Tensor,
+    x: torch.Tensor,
+    *params: Any,
 ) -> torch.Tensor:
-    return grad_output * quantizer.derivative(x).to(grad_output.dtype)
+    # a pure function of tensors and plain numbers: compiled once per quantizer class,
+    # shared by all its instances (a module argument would recompile for each layer)
+    return grad_output * derivative_of(x, *params).to(grad_output.dtype)
 
 
 class _SignWithSurrogateGradient(torch.autograd.Function):
@@ -52,17 +58,12 @@ class _SignWithSurrogateGradient(torch.autograd.Function):
     def backward(ctx: Any, grad_output: torch.Tensor):
         (x,) = ctx.saved_tensors
         quantizer = ctx.quantizer
+        args = (type(quantizer).derivative_of, grad_output, x, *quantizer.derivative_params())
         if ctx.fuse:
-            fused = run_fused(
-                f"backward.{type(quantizer).__name__}",
-                _scaled_gradient,
-                quantizer,
-                grad_output,
-                x,
-            )
+            fused = run_fused(f"backward.{type(quantizer).__name__}", _scaled_gradient, *args)
             if fused is not None:
                 return fused, None
-        return _scaled_gradient(quantizer, grad_output, x), None
+        return _scaled_gradient(*args), None
 
 
 class Quantizer(nn.Module, ABC):
@@ -111,9 +112,19 @@ class SurrogateSign(Quantizer):
             else getattr(torch, one_of("save_dtype", save_dtype, SAVE_DTYPES))
         )
 
+    @staticmethod
     @abstractmethod
+    def derivative_of(x: torch.Tensor, *params: Any) -> torch.Tensor:
+        """The surrogate's derivative at ``x`` for the quantizer's ``params``: a pure
+        function, so that one compiled kernel serves every instance."""
+
+    def derivative_params(self) -> tuple[Any, ...]:
+        """The arguments of ``derivative_of`` after ``x`` (plain numbers)."""
+        return ()
+
     def derivative(self, x: torch.Tensor) -> torch.Tensor:
         """The factor the backward pass multiplies the incoming gradient by, elementwise."""
+        return self.derivative_of(x, *self.derivative_params())
 
     def quantize(self, x: torch.Tensor) -> torch.Tensor:
         return _SignWithSurrogateGradient.apply(x, self)

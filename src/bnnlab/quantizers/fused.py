@@ -41,6 +41,9 @@ def _compile(name: str, function: Callable[..., torch.Tensor]) -> Callable[..., 
 def run_fused(name: str, function: Callable[..., torch.Tensor], *args: Any) -> torch.Tensor | None:
     """``function(*args)`` compiled, or None (the caller runs it eagerly) if compilation
     is unavailable here."""
+    # plain tensors: dynamo keeps a Parameter's shape static, and would compile anew
+    # for every weight shape of a network
+    args = tuple(arg.detach() if isinstance(arg, torch.Tensor) else arg for arg in args)
     try:
         return _compile(name, function)(*args)
     except Exception as error:  # compilers fail in many ways; eager always works

@@ -31,10 +31,14 @@ class Sign(SurrogateSign):
         super().__init__(**kwargs)
         self.threshold = positive_finite("threshold", threshold, allow_none=True)
 
-    def derivative(self, x: torch.Tensor) -> torch.Tensor:
-        if self.threshold is None:
+    @staticmethod
+    def derivative_of(x: torch.Tensor, threshold: float | None) -> torch.Tensor:
+        if threshold is None:
             return torch.ones_like(x)
-        return (x.abs() <= self.threshold).to(x.dtype)
+        return (x.abs() <= threshold).to(x.dtype)
+
+    def derivative_params(self) -> tuple[float | None]:
+        return (self.threshold,)
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}"

@@ -41,20 +41,26 @@ class SwishSign(SurrogateSign):
         super().__init__(**kwargs)
         self.beta = positive_finite("beta", beta)
 
-    def _scaled(self, x: torch.Tensor) -> torch.Tensor:
-        return self.beta * x.to(torch.promote_types(x.dtype, torch.float32))
-
     def surrogate(self, x: torch.Tensor) -> torch.Tensor:
         """The smooth function ``SS_β(x)`` whose derivative the backward pass uses."""
-        bx = self._scaled(x)
+        bx = _scaled(x, self.beta)
         return (2 * torch.sigmoid(bx) * (1 + bx * torch.sigmoid(-bx)) - 1).to(x.dtype)
 
-    def derivative(self, x: torch.Tensor) -> torch.Tensor:
-        bx = self._scaled(x)
+    @staticmethod
+    def derivative_of(x: torch.Tensor, beta: float) -> torch.Tensor:
+        bx = _scaled(x, beta)
         bell = torch.sigmoid(bx) * torch.sigmoid(-bx)
-        slope = 2 * self.beta * bell * (2 - bx * torch.tanh(bx / 2))
+        slope = 2 * beta * bell * (2 - bx * torch.tanh(bx / 2))
         # βx = ±inf would give 0 * inf = NaN; the exact value there is 0.
         return torch.where(torch.isinf(bx), 0.0, slope).to(x.dtype)
 
+    def derivative_params(self) -> tuple[float]:
+        return (self.beta,)
+
     def extra_repr(self) -> str:
         return f"beta={self.beta}"
+
+
+def _scaled(x: torch.Tensor, beta: float) -> torch.Tensor:
+    """``βx``, computed in at least float32 (half-precision inputs lose the tails)."""
+    return beta * x.to(torch.promote_types(x.dtype, torch.float32))
