@@ -64,6 +64,8 @@ def test_grid_sweep_writes_one_row_per_job_and_groups_wandb_runs(tmp_path):
         "_target_": "bnnlab.quantizers.SwishSign",
         "_partial_": True,
         "beta": 5.0,
+        "fused": "auto",
+        "save_dtype": None,
     }  # nested, not flattened
     assert config["seed"] == 0 and config["tags"] == ["dev"]
 
