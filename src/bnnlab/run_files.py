@@ -11,12 +11,17 @@ from pathlib import Path
 METRICS_FILE = "metrics.json"
 
 
-def write_json_atomically(path: Path, data: object) -> None:
-    """Write ``data`` as JSON to ``path`` through a temporary file, so a reader (or an
-    interrupted run) never sees half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same dir, so a reader
+    (or an interrupted run) never sees half a file; the process id keeps parallel
+    writers (joblib jobs) off each other's temporary files."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text)
     os.replace(temporary, path)
+
+
+def write_json_atomically(path: Path, data: object) -> None:
+    write_text_atomically(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def write_metrics(run_dir: str | os.PathLike, metrics: Mapping[str, float]) -> Path:

@@ -23,7 +23,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from bnnlab.run_files import METRICS_FILE, write_json_atomically
+from bnnlab.run_files import METRICS_FILE, write_json_atomically, write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +91,7 @@ def write_results(sweep_dir: str | os.PathLike) -> Path | None:
     writer.writeheader()
     writer.writerows(rows)
     path = Path(sweep_dir) / RESULTS_FILE
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(buffer.getvalue())
-    os.replace(temporary, path)
+    write_text_atomically(path, buffer.getvalue())
     return path
 
 
