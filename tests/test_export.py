@@ -8,7 +8,8 @@ from omegaconf import OmegaConf
 
 from bnnlab.checkpoints import CheckpointError, load_checkpoint
 from bnnlab.data import DigitsDataModule
-from bnnlab.export import ExportError, _build_model, _model_state, export_checkpoint, load_exported
+from bnnlab.experiment import build_model
+from bnnlab.export import ExportError, _model_state, export_checkpoint, load_exported
 from tests.conftest import TINY_RUN, run_cli
 
 pytestmark = pytest.mark.slow
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def trained_model(run_dir):
     config = OmegaConf.load(run_dir / ".hydra" / "config.yaml")
-    model = _build_model(config, (1, 8, 8), 10)
+    model = build_model(config, (1, 8, 8), 10)
     model.load_state_dict(_model_state(load_checkpoint(run_dir / "checkpoints" / "last.ckpt")))
     return model.eval()
 

@@ -33,6 +33,19 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     return checkpoint
 
 
+def run_config_path(
+    ckpt_path: str | os.PathLike, train_config: str | os.PathLike | None = None
+) -> Path:
+    """The training run's ``.hydra/config.yaml``: ``train_config`` if given, else the one
+    of the run dir that holds the checkpoint (``<run dir>/checkpoints/<name>.ckpt``)."""
+    path = Path(train_config or Path(ckpt_path).resolve().parent.parent / ".hydra" / "config.yaml")
+    if not path.is_file():
+        raise CheckpointError(
+            f"no training config at {path}: pass train_config=<run dir>/.hydra/config.yaml"
+        )
+    return path
+
+
 class RememberWandbRun(L.Callback):
     """Stores the W&B run id in every checkpoint: a run resumed from it continues the
     same W&B run."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from bnnlab.checkpoints import CheckpointError, load_checkpoint
+from bnnlab.checkpoints import CheckpointError, load_checkpoint, run_config_path
 from bnnlab.experiment import build_experiment, build_trainer, finish, stage_metrics
 from bnnlab.run_files import write_metrics
 
@@ -15,16 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def training_config(cfg: DictConfig) -> DictConfig:
-    """The training run's composed config: ``train_config``, or the ``.hydra/config.yaml``
-    of the run dir that holds the checkpoint (``<run dir>/checkpoints/<name>.ckpt``)."""
-    path = Path(
-        cfg.train_config or Path(cfg.ckpt_path).resolve().parent.parent / ".hydra" / "config.yaml"
-    )
-    if not path.is_file():
-        raise CheckpointError(
-            f"no training config at {path}: pass train_config=<run dir>/.hydra/config.yaml"
-        )
-    trained = OmegaConf.load(path)
+    """The training run's composed config (see ``run_config_path``)."""
+    trained = OmegaConf.load(run_config_path(cfg.ckpt_path, cfg.train_config))
     # paths resolve against this (evaluation) run: its output dir, the same data dir
     trained.paths = cfg.paths
     return trained

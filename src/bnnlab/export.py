@@ -21,7 +21,7 @@ from hydra.utils import get_class
 from omegaconf import DictConfig, OmegaConf
 from torch import nn
 
-from bnnlab.checkpoints import CheckpointError, load_checkpoint
+from bnnlab.checkpoints import CheckpointError, load_checkpoint, run_config_path
 from bnnlab.experiment import build_model
 from bnnlab.layers import QuantizedLayer
 
@@ -32,10 +32,6 @@ MODEL_KEYS = ("model", "quantizer", "weight_quantizer")
 
 class ExportError(ValueError):
     """An export file that is not one, or is damaged."""
-
-
-def _build_model(config: DictConfig, input_shape: tuple[int, ...], num_classes: int) -> nn.Module:
-    return build_model(config, input_shape, num_classes)
 
 
 def _model_state(checkpoint: dict[str, Any]) -> dict[str, torch.Tensor]:
@@ -86,12 +82,10 @@ def export_checkpoint(
     from the checkpoint's path (``<run dir>/checkpoints/x.ckpt``) unless given."""
     ckpt_path = Path(ckpt_path)
     checkpoint = load_checkpoint(ckpt_path)
-    config_path = Path(train_config or ckpt_path.resolve().parent.parent / ".hydra" / "config.yaml")
-    if not config_path.is_file():
-        raise CheckpointError(f"no training config at {config_path}: pass train_config=")
+    config_path = run_config_path(ckpt_path, train_config)
     config = OmegaConf.load(config_path)
     datamodule_class = get_class(config.datamodule._target_)
-    model = _build_model(config, datamodule_class.input_shape, datamodule_class.num_classes)
+    model = build_model(config, datamodule_class.input_shape, datamodule_class.num_classes)
     try:
         model.load_state_dict(_model_state(checkpoint))
     except RuntimeError as error:
@@ -120,7 +114,7 @@ def load_exported(path: str | os.PathLike) -> nn.Module:
             f"{path} has export version {exported.get('version')}, this bnnlab reads {VERSION}"
         )
     config = OmegaConf.create(exported["config"])
-    model = _build_model(config, tuple(exported["input_shape"]), exported["num_classes"])
+    model = build_model(config, tuple(exported["input_shape"]), exported["num_classes"])
     state = dict(exported["state"])
     for key, packed in exported["packed"].items():
         count = int(np.prod(packed["shape"]))

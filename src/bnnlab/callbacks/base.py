@@ -32,18 +32,19 @@ class StepInstrument(Callback):
         self.sink = LogSink(path)
         self._last_logged_step: int | None = None
 
-    def due(self, trainer: L.Trainer) -> bool:
-        """Whether this optimizer step is one to measure (and not measured yet)."""
+    def claim_step(self, trainer: L.Trainer) -> bool:
+        """Whether this optimizer step is one to measure and not measured yet; if so, it
+        is marked measured (later batches of the same step get False)."""
         step = trainer.global_step
-        return (
+        due = (
             trainer.is_global_zero
             and not trainer.sanity_checking
             and step % self.every_n_steps == 0
             and step != self._last_logged_step
         )
-
-    def mark_logged(self, trainer: L.Trainer) -> None:
-        self._last_logged_step = trainer.global_step
+        if due:
+            self._last_logged_step = step
+        return due
 
     def teardown(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         self.sink.close()

@@ -23,9 +23,8 @@ class WeightFlipRatio(StepInstrument):
     def on_before_optimizer_step(
         self, trainer: L.Trainer, pl_module: L.LightningModule, optimizer: torch.optim.Optimizer
     ) -> None:
-        if not self.due(trainer):
+        if not self.claim_step(trainer):
             return
-        self.mark_logged(trainer)
         ratios = {}
         for path, layer in pl_module.named_modules():
             if not (isinstance(layer, QuantizedLayer) and layer.has_binary_weights):

@@ -37,9 +37,8 @@ class ParameterGradientHistograms(StepInstrument):
     def on_before_optimizer_step(
         self, trainer: L.Trainer, pl_module: L.LightningModule, optimizer: torch.optim.Optimizer
     ) -> None:
-        if not self.due(trainer):
+        if not self.claim_step(trainer):
             return
-        self.mark_logged(trainer)
         wanted = binarized_weight_names(pl_module)
         gradients = {
             f"gradients/{name}": parameter.grad

@@ -44,9 +44,8 @@ class QuantizerGradientHistograms(StepInstrument):
     def on_train_batch_start(
         self, trainer: L.Trainer, pl_module: L.LightningModule, batch: Any, batch_idx: int
     ) -> None:
-        if not self.due(trainer):
+        if not self.claim_step(trainer):
             return
-        self.mark_logged(trainer)
         self._step = trainer.global_step  # the batch ends after the optimizer step
         for path, module in pl_module.named_modules():
             if isinstance(module, QActivation) and (
